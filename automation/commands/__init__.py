@@ -1,0 +1,1 @@
+"""One module per `incident-bot` command. Each imports only click at module level."""
