@@ -11,7 +11,11 @@ import importlib
 import click
 
 # name -> "module:attribute". Keep sorted by name.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "apply": "automation.commands.plan:apply",
+    "plan": "automation.commands.plan:plan",
+    "validate": "automation.commands.validate:validate",
+}
 
 
 class LazyGroup(click.Group):

@@ -200,8 +200,8 @@ def _validate(data: dict[str, Any], lines: dict[str, int], first_line: int) -> t
     for error in _validator().iter_errors(data):
         path = _dotted(error.absolute_path)
         errors.append(_explain(error, path, lines, first_line))
-    if not errors:
-        errors.extend(_check_values(data, lines))
+    flagged = {error.path for error in errors}
+    errors.extend(e for e in _check_values(data, lines) if e.path not in flagged)
     unique = {(e.path, e.line, e.message): e for e in errors}
     return tuple(sorted(unique.values(), key=lambda e: (e.line or 0, e.path)))
 
@@ -286,8 +286,8 @@ def _check_values(data: dict[str, Any], lines: dict[str, int]) -> list[FieldErro
     """What the schema cannot say: real calendar times and dates."""
     errors = []
     try:
-        parse_time(data["detected_at"])
-    except ValueError:
+        parse_time(data.get("detected_at"))
+    except (ValueError, TypeError):
         errors.append(
             FieldError(
                 "detected_at",
@@ -295,8 +295,9 @@ def _check_values(data: dict[str, Any], lines: dict[str, int]) -> list[FieldErro
                 "is not a real time (check the month, day and hour)",
             )
         )
-    for index, item in enumerate(data.get("follow_up_actions") or ()):
-        if item.get("due"):
+    actions = data.get("follow_up_actions")
+    for index, item in enumerate(actions if isinstance(actions, list) else ()):
+        if isinstance(item, dict) and isinstance(item.get("due"), str):
             try:
                 date.fromisoformat(item["due"])
             except ValueError:
