@@ -151,8 +151,9 @@ def parse(description: str | None) -> FrontMatter:
             f"the block is too long ({len(block.text)} characters; at most {MAX_BLOCK_CHARS})",
             block.first_line,
         )
-    loader = _Loader(block.text)
+    loader = None
     try:
+        loader = _Loader(block.text)
         node = loader.get_single_node()
         if node is None:
             return _fail(
@@ -170,7 +171,8 @@ def parse(description: str | None) -> FrontMatter:
     except (ValueError, TypeError, RecursionError):
         return _fail("could not read the YAML: unsupported value", block.first_line)
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         return _fail("the block must be a set of `field: value` lines", block.first_line)
     errors = _validate(data, lines, block.first_line)

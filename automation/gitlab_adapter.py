@@ -65,8 +65,6 @@ def connect(url: str | None = None, token: str | None = None, *, timeout: float 
         private_token=token,
         timeout=timeout,
         retry_transient_errors=False,
-        obey_rate_limit=True,
-        max_retries=10,
         per_page=100,
     )
     with translate_errors(url=url):
@@ -341,7 +339,9 @@ class Applier:
             if isinstance(error, gle.GitlabCreateError) and status not in (500, 502, 503, 504):
                 if status == 202:
                     # GitLab answers 202 when a note held only quick actions; ours never do.
-                    raise WriteFailed(f"GitLab treated note {action.marker.ref} as commands")
+                    raise WriteFailed(
+                        f"GitLab treated note {action.marker.ref} as commands"
+                    ) from None
                 raise
             if self._note_landed(issue, action.marker):
                 log.warning("note landed despite an error", extra={"marker": action.marker.ref})
