@@ -73,7 +73,8 @@ def _engage(facts: Facts, role: str) -> Iterable[Action]:
     if label not in facts.labels:
         yield AddLabels((label,), reason=f"{role.upper()} engagement triggers met")
     holder = getattr(facts.incident.roles, role)
-    if holder:
+    # Intake assigns every role holder; assign here only when a role is engaged later on.
+    if holder and holder not in facts.snapshot.assignees and facts.has("initial-status-update", 1):
         yield Assign((holder,), reason=f"{role.upper()} engaged")
     extra = {"activation": {"criteria": criteria, "requested_by": person}}
     if role == "smoc":

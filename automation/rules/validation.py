@@ -30,9 +30,10 @@ def rule(facts: Facts) -> Iterable[Action]:
     if needs_info not in facts.labels:
         yield AddLabels((needs_info,), reason="front-matter is invalid")
     # One comment per distinct set of errors: a re-run, or an unrelated edit, never repeats it.
-    digest = hashlib.sha256("\n".join(str(error) for error in errors).encode("utf-8")).hexdigest()[
-        :12
-    ]
+    text = "\n".join(str(error) for error in errors)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    if facts.has("validation-error", digest):
+        return
     yield facts.note(
         "validation-error",
         digest,

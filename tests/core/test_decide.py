@@ -49,6 +49,9 @@ CASES = [
         snapshot(PLAIN, labels=("incident::active", "severity::1"), notes=INTAKE_DONE),
         [
             "AddLabels incident,region::EMEA",
+            # After intake, a person moved it to active and SEV1: both are recorded.
+            "PostNote lifecycle:1",
+            "PostNote severity-change:1",
             "AddLabels smoc::engaged",
             "Assign bob",
             "PostNote support-resource-allocation:1",
@@ -63,6 +66,19 @@ CASES = [
             "PostNote cmoc-activation:1",
             "AddLabels smoc::engaged",
             "Assign bob",
+            "PostNote support-resource-allocation:1",
+        ],
+    ),
+    (
+        "roles engaged at filing are assigned by intake, once",
+        snapshot(FILED),
+        [
+            "AddLabels incident,incident::triage,severity::2,region::EMEA",
+            "Assign alice,bob,carol",
+            "PostNote initial-status-update:1",
+            "AddLabels cmoc::engaged",
+            "PostNote cmoc-activation:1",
+            "AddLabels smoc::engaged",
             "PostNote support-resource-allocation:1",
         ],
     ),
