@@ -13,7 +13,13 @@ import click
 # name -> "module:attribute". Keep sorted by name.
 COMMANDS: dict[str, str] = {
     "apply": "automation.commands.plan:apply",
+    "handle-event": "automation.commands.handle_event:handle_event",
+    "labels": "automation.commands.labels:labels",
     "plan": "automation.commands.plan:plan",
+    "render": "automation.commands.render:render",
+    "sandbox": "automation.commands.sandbox:sandbox",
+    "scan": "automation.commands.scan:scan",
+    "serve": "automation.commands.serve:serve",
     "validate": "automation.commands.validate:validate",
 }
 

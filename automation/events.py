@@ -70,7 +70,7 @@ class Event:
     confidential: bool  # the issue is confidential
     internal_note: bool  # the note is internal (only for kind "note")
     labels: tuple[str, ...]
-    looks_like_incident: bool
+    looks_like_incident: bool  # always True: a delivery about anything else is Ignored
     username: str | None  # who caused the event
     action: str | None  # open/close/reopen/update, or create/update for notes
     dedup_key: str

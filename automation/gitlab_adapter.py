@@ -90,7 +90,7 @@ class translate_errors:
             ) from None
         if isinstance(error, gle.GitlabError) and error.response_code == 403:
             raise UserError(
-                "GitLab refused (403): the token's account needs at least the Developer role"
+                "GitLab refused (403): the token's account needs at least the Reporter role on the project"
             ) from None
         if isinstance(error, gle.GitlabError) and error.response_code == 404:
             what = f"project {self.project}" if self.project is not None else "the resource"
@@ -194,6 +194,48 @@ def snapshot_from_api(
         ),
         label_events=tuple(sorted(label_events, key=lambda e: (e.created_at, e.id))),
     )
+
+
+def read_label_events(gl: Any, project_id: int | str, iid: int) -> tuple[LabelEvent, ...]:
+    """An issue's label events alone (one request per 100), for a snapshot read in a batch."""
+    with translate_errors(gl.url, project_id, iid):
+        issue = gl.projects.get(project_id, lazy=True).issues.get(iid, lazy=True)
+        return tuple(
+            _label_event(event.attributes)
+            for event in issue.resourcelabelevents.list(get_all=True)
+            if event.attributes.get("label")
+        )
+
+
+def project_path(gl: Any, project_id: int | str) -> str:
+    """A project's full path (GraphQL names projects by path), read once when given an ID."""
+    if isinstance(project_id, str) and not project_id.isdigit():
+        return project_id
+    with translate_errors(gl.url, project_id):
+        return gl.projects.get(project_id).attributes["path_with_namespace"]
+
+
+def project_labels(gl: Any, project_id: int | str) -> list[dict[str, Any]]:
+    """The labels an issue of the project can carry: its own and its groups' (`is_project_label`
+    tells them apart)."""
+    with translate_errors(gl.url, project_id):
+        project = gl.projects.get(project_id, lazy=True)
+        return [label.attributes for label in project.labels.list(get_all=True)]
+
+
+def create_label(gl: Any, project_id: int | str, name: str, color: str, description: str) -> None:
+    with translate_errors(gl.url, project_id):
+        project = gl.projects.get(project_id, lazy=True)
+        project.labels.create({"name": name, "color": color, "description": description})
+
+
+def update_label(
+    gl: Any, project_id: int | str, label_id: int, color: str, description: str
+) -> None:
+    """Set a project label's colour and description (`PUT /projects/:id/labels/:label_id`)."""
+    with translate_errors(gl.url, project_id):
+        path = f"/projects/{gitlab.utils.EncodedId(project_id)}/labels/{label_id}"
+        gl.http_put(path, post_data={"color": color, "description": description})
 
 
 def _label_event(event: dict[str, Any]) -> LabelEvent:
@@ -367,13 +409,27 @@ class Applier:
         candidates = project.issues.list(
             search=action.key, get_all=True, state="all", order_by="created_at", sort="asc"
         )
+        mine = []
         for candidate in candidates:
             body = candidate.attributes.get("description") or ""
             author = (candidate.attributes.get("author") or {}).get("username")
             found = markers.find(body)
             if author == self.config.bot_username and found and found.ref == action.marker.ref:
-                return candidate
-        return None
+                mine.append(candidate)
+        # The oldest, whatever order the search returned.
+        return min(mine, key=_creation_order, default=None)
+
+    def _keep_oldest(self, action: CreateIssue, created: Any) -> Any:
+        """Two runs at once can both miss the other's issue and create one each. After creating,
+        look again: if an older issue carries the same marker, close ours and keep that one, so
+        exactly one stays open whichever run finishes first."""
+        oldest = self.find_created(action)
+        if oldest is None or _creation_order(oldest) >= _creation_order(created):
+            return created
+        iid = created.attributes["iid"]
+        self.gl.projects.get(action.project, lazy=True).issues.update(iid, {"state_event": "close"})
+        self.done.append(f"closed #{iid}, a duplicate of #{oldest.attributes['iid']}")
+        return oldest
 
     def _create_issue(self, action: CreateIssue, snapshot: IssueSnapshot) -> None:
         existing = self.find_created(action)
@@ -391,7 +447,7 @@ class Applier:
                 data["assignee_ids"] = [uid]
             project = self.gl.projects.get(action.project, lazy=True)
             try:
-                created = project.issues.create(data)
+                created = self._keep_oldest(action, project.issues.create(data))
             except (*_UNKNOWN_OUTCOME, gle.GitlabCreateError) as error:
                 status = getattr(error, "response_code", None)
                 if isinstance(error, gle.GitlabCreateError) and status not in (500, 502, 503, 504):
@@ -425,6 +481,11 @@ class Applier:
             if error.response_code != 409:
                 raise
         self.done.append(f"linked #{target[1]} to the incident")
+
+
+def _creation_order(issue: Any) -> int:
+    """Within one project an issue's iid grows with every issue created: the older, the lower."""
+    return int(issue.attributes.get("iid") or 0)
 
 
 def _batches(actions: Iterable[Action]) -> list[Any]:

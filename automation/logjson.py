@@ -17,7 +17,12 @@ from typing import Any, TextIO
 REDACTED = "[REDACTED]"
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is a field.
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# uvicorn adds `color_message`, the message again with terminal colour codes: noise in JSON.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):
