@@ -90,7 +90,8 @@ class translate_errors:
             ) from None
         if isinstance(error, gle.GitlabError) and error.response_code == 403:
             raise UserError(
-                "GitLab refused (403): the token's account needs at least the Reporter role on the project"
+                "GitLab refused (403): the token's account needs at least the Reporter role "
+                "on the project"
             ) from None
         if isinstance(error, gle.GitlabError) and error.response_code == 404:
             what = f"project {self.project}" if self.project is not None else "the resource"
