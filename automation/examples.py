@@ -4,6 +4,7 @@
 incident at any point of its life without GitLab. A snapshot file looks like:
 
     title: CI jobs stuck in pending
+    now: 2026-12-03 15:00 UTC  # optional: the time the example is read at (plan --now wins)
     state: opened            # or closed
     labels: [incident, incident::active, severity::2, region::EMEA]
     confidential: false
@@ -24,7 +25,7 @@ incident at any point of its life without GitLab. A snapshot file looks like:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,13 @@ from .timefmt import parse_time
 
 
 def load_snapshot(path: str | Path, config: Config, now: datetime) -> IssueSnapshot:
+    return load(path, config, now)[0]
+
+
+def load(
+    path: str | Path, config: Config, now: datetime | None
+) -> tuple[IssueSnapshot, datetime | None]:
+    """A snapshot from a file, and the time the file says it is read at (`now:`), if any."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -49,8 +57,16 @@ def load_snapshot(path: str | Path, config: Config, now: datetime) -> IssueSnaps
             raise UserError(f"{path}: not valid YAML") from None
         if not isinstance(data, dict) or "description" not in data:
             raise UserError(f"{path}: a snapshot file needs at least `description:`")
-        return snapshot_from_dict(data, config, now, default_title=path.stem)
-    return snapshot_from_dict({"description": text}, config, now, default_title=path.stem)
+        try:
+            moment = now or parse_time(data.get("now"))
+        except ValueError:
+            raise UserError(f"{path}: `now` is not a time like 2026-12-03 15:00 UTC") from None
+        moment = moment or datetime.now(UTC)
+        return snapshot_from_dict(data, config, moment, default_title=path.stem), moment
+    moment = now or datetime.now(UTC)
+    return snapshot_from_dict(
+        {"description": text}, config, moment, default_title=path.stem
+    ), moment
 
 
 def snapshot_from_dict(

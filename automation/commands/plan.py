@@ -42,9 +42,10 @@ def plan(
     config = load_config(config_path)
     moment = _now(now)
     if from_file:
-        from ..examples import load_snapshot
+        from ..examples import load
 
-        result = decide(load_snapshot(from_file, config, moment), config, moment)
+        snapshot, moment = load(from_file, config, None if now is None else moment)
+        result = decide(snapshot, config, moment)
     elif issue is not None:
         from ..gitlab_adapter import connect
         from ..reconcile import reconcile
