@@ -171,9 +171,9 @@ def section(rows: list[Row], command: str) -> str:
         "- *REST baseline*: the quiet scan's decisions from listing the open incidents and "
         "reading each one's notes, N + ceil(N/100) requests (before any label events).",
         "",
-        "On loopback a request costs about a millisecond, so both wall times are mostly the "
-        "bot's own work (reading each incident's front-matter YAML and deciding, some 15 ms an "
-        "incident), and the two are alike. Against gitlab.com each request costs a round trip "
+        "On loopback a request costs about a millisecond, so these wall times are mostly the "
+        "bot's own work (reading each incident's front-matter YAML and deciding) and vary with "
+        "the machine's load from run to run. Against gitlab.com each request costs a round trip "
         "and the server's time, commonly 100 to 300 ms, and the reads are made one after the "
         "other: at N = 1,000 the baseline's 1,010 reads are two to five minutes of waiting, "
         "the scan's 22 a few seconds, and the baseline alone would use half of the 2,000 "
