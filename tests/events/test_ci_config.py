@@ -63,6 +63,23 @@ def test_ci_run_is_strict_bash():
     assert os.access(script, os.X_OK)
     text = script.read_text(encoding="utf-8")
     assert "set -euo pipefail" in text
-    for step in ("-m pytest", 'ruff" check .', 'ruff" format --check .', "vendor.gitlab-ci"):
+    for step in (
+        'bash -c "$test_command"',
+        "ruff check .",
+        "ruff format --check .",
+        "vendor.gitlab-ci",
+        'bash -c "$main_command',
+    ):
         assert step in text
     assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+
+
+def test_ci_run_runs_the_readmes_two_commands_as_written():
+    """.ci/run takes the README's first two `python3 -m venv` lines: main job, then tests."""
+    lines = [
+        line
+        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("python3 -m venv ")
+    ][:2]
+    assert lines[0].endswith("incident-bot drill")
+    assert lines[1].endswith("pytest") and "'.[test]'" in lines[1]
