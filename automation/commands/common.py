@@ -46,3 +46,28 @@ def require_project(project: str | None) -> int | str:
     if not project:
         raise UsageError("no project: pass --project ID or set CI_PROJECT_ID")
     return int(project) if project.isdigit() else project
+
+
+def parse_now(value: str | None, *, default_now: bool = True) -> Any:
+    """The `--now` option as an aware UTC datetime; the real clock when it is not given."""
+    from datetime import UTC, datetime
+
+    from ..errors import UsageError
+    from ..timefmt import parse_time
+
+    if value is None:
+        return datetime.now(UTC) if default_now else None
+    try:
+        return parse_time(value)
+    except ValueError as error:
+        raise UsageError(f"--now: {error}") from None
+
+
+def report(result: Any) -> None:
+    """Print a reconcile result: the plan, what was done, and one line if it fell short."""
+    click.echo(str(result.plan))
+    for line in result.done:
+        click.echo(f"done: {line}")
+    if not result.ok:
+        click.echo(f"error: {result.message}", err=True)
+        raise SystemExit(1)

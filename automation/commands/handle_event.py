@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from .common import config_option, user_errors
+from .common import config_option, report, user_errors
 
 
 @click.command("handle-event")
@@ -63,10 +63,4 @@ def handle_event(payload_file: str, dry_run: bool, config_path: str | None) -> N
         f"{event.hook} ({event.action or 'no action'}) by {event.username or 'unknown'}: "
         f"project {event.project_id} issue #{event.iid}"
     )
-    result = reconcile(connect(), event.project_id, event.iid, config, dry_run=dry_run)
-    click.echo(str(result.plan))
-    for line in result.done:
-        click.echo(f"done: {line}")
-    if not result.ok:
-        click.echo(f"error: {result.message}", err=True)
-        raise SystemExit(1)
+    report(reconcile(connect(), event.project_id, event.iid, config, dry_run=dry_run))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from .common import config_option, project_option, require_project, user_errors
+from .common import (
+    config_option,
+    parse_now,
+    project_option,
+    report,
+    require_project,
+    user_errors,
+)
 
 now_option = click.option(
     "--now",
@@ -40,7 +47,7 @@ def plan(
     from ..errors import UsageError
 
     config = load_config(config_path)
-    moment = _now(now)
+    moment = parse_now(now)
     if from_file:
         from ..examples import load
 
@@ -71,24 +78,4 @@ def apply(project: str | None, issue: int, config_path: str | None) -> None:
 
     config = load_config(config_path)
     gl = connect()
-    result = reconcile(gl, require_project(project), issue, config)
-    click.echo(str(result.plan))
-    for line in result.done:
-        click.echo(f"done: {line}")
-    if not result.ok:
-        click.echo(f"error: {result.message}", err=True)
-        raise SystemExit(1)
-
-
-def _now(value: str | None):
-    from datetime import UTC, datetime
-
-    from ..errors import UsageError
-    from ..timefmt import parse_time
-
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        return parse_time(value)
-    except ValueError as error:
-        raise UsageError(f"--now: {error}") from None
+    report(reconcile(gl, require_project(project), issue, config))

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .common import config_option, project_option, require_project, user_errors
+from .common import config_option, parse_now, project_option, require_project, user_errors
 
 
 @click.command()
@@ -89,7 +89,7 @@ def _context(
 
     from ..context import context_from_data, placeholder_context
 
-    moment = _moment(now)
+    moment = parse_now(now, default_now=False)
     if issue is None and data_path is None:
         context = placeholder_context(config)
         context["now"] = moment
@@ -135,15 +135,3 @@ def _read_data(path: str) -> Any:
     except UnicodeDecodeError:
         raise UserError(f"{path}: not UTF-8 text") from None
     return data if data is not None else {}
-
-
-def _moment(value: str | None) -> Any:
-    from ..errors import UsageError
-    from ..timefmt import parse_time
-
-    if value is None:
-        return None
-    try:
-        return parse_time(value)
-    except ValueError as error:
-        raise UsageError(f"--now: {error}") from None

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 import click
 
-from .common import config_option, user_errors
-
-if TYPE_CHECKING:
-    from datetime import datetime
+from .common import config_option, parse_now, user_errors
 
 
 def _default_project() -> str | None:
@@ -65,7 +61,7 @@ def scan(
     from .common import require_project
 
     config = load_config(config_path)
-    moment = _moment(now)
+    moment = parse_now(now)
     target = require_project(project)
     gl = connect()
 
@@ -89,17 +85,3 @@ def scan(
             click.echo(f"error: {error}", err=True)
         click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
-
-
-def _moment(value: str | None) -> datetime:
-    from datetime import UTC, datetime
-
-    from ..errors import UsageError
-    from ..timefmt import parse_time
-
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        return parse_time(value)
-    except ValueError as error:
-        raise UsageError(f"--now: {error}") from None
