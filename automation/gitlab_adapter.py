@@ -278,6 +278,10 @@ class Applier:
     gl: Any
     config: Config
     pacer: NotePacer | None = None
+    # Look at the newest notes again right before posting one. The scan sets it: its snapshot
+    # comes from a page read seconds (with pacing, up to a minute) earlier, while the webhook
+    # receiver may reconcile the same incident meanwhile.
+    recheck_notes: bool = False
     _user_ids: dict[str, int | None] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
 
@@ -375,6 +379,9 @@ class Applier:
         body = markers.append(action.body, action.marker)
         if self.pacer:
             self.pacer.wait()
+        if self.recheck_notes and self._note_landed(issue, action.marker):
+            self.done.append(f"{action.marker.ref} was already posted by a concurrent run")
+            return
         try:
             issue.notes.create({"body": body, "internal": action.internal})
         except (*_UNKNOWN_OUTCOME, gle.GitlabCreateError) as error:

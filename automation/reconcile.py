@@ -35,6 +35,7 @@ def reconcile(
     now: datetime | None = None,
     snapshot: IssueSnapshot | None = None,
     pacer: NotePacer | None = None,
+    recheck_notes: bool = False,
 ) -> Result:
     """Bring one issue in line with the framework. Safe to repeat, retry or run twice at once."""
     now = now or datetime.now(UTC)
@@ -43,7 +44,7 @@ def reconcile(
     plan = decide(snapshot, config, now)
     if dry_run or not plan:
         return Result(plan, message="dry run" if dry_run else "nothing to do")
-    applier = Applier(gl, config, pacer=pacer)
+    applier = Applier(gl, config, pacer=pacer, recheck_notes=recheck_notes)
     try:
         with translate_errors(gl.url, project_id, iid):
             done = applier.apply(plan, snapshot)

@@ -269,6 +269,7 @@ def _one(
             now=now,
             snapshot=snapshot,
             pacer=pacer,
+            recheck_notes=True,
         )
     except Exception as error:  # one incident's failure must not stop the scan
         if not isinstance(error, UserError):

@@ -266,3 +266,13 @@ def test_the_note_pacer_keeps_under_the_limit() -> None:
         pacer.wait()
         clock[0] += 1
     assert slept == [57.0, 57.0]
+
+
+@responses.activate
+def test_with_recheck_a_note_a_concurrent_run_posted_is_not_posted_again(gl, config) -> None:
+    landed = markers.append(NOTE.body, NOTE.marker)
+    check = responses.get(f"{ISSUE}/notes", json=[note_json(9, landed)])
+    post = responses.post(f"{ISSUE}/notes", json=note_json(5, "x"), status=201)
+    done = Applier(gl, config, recheck_notes=True).apply(Plan(7, 42, (NOTE,)), snapshot(""))
+    assert check.call_count == 1 and post.call_count == 0
+    assert "concurrent run" in done[0]
