@@ -33,7 +33,7 @@ from ..actions import Action, AddLabels, RemoveLabels
 from ..facts import Facts
 from ..snapshot import Note
 from ..updates import last_update
-from . import pause
+from . import comms, pause
 
 KIND = "overdue-reminder"
 
@@ -88,6 +88,10 @@ def rule(facts: Facts) -> Iterable[Action]:
     # the clock; reminding in the same breath would be noise.
     if state is not None and not facts.has("initial-status-update", 1):
         state = None
+    # Likewise when this very run answers a status-update request (comms.py): the draft it
+    # posts is the update, so the clock restarts now instead of reminding beside it.
+    if state is not None and update_requested(facts):
+        state = None
     if state is None or state.slot == 0:
         if labelled:
             yield RemoveLabels((label,), reason=_why_clear(facts))
@@ -105,6 +109,14 @@ def rule(facts: Facts) -> Iterable[Action]:
             "mention_smoc": state.slot >= facts.config.smoc_after_missed,
         },
     )
+
+
+def update_requested(facts: Facts) -> bool:
+    """A status update was requested by label and the bot has not answered it yet."""
+    label = facts.config.labels.comms.get("status_update")
+    if not label or label not in facts.labels:
+        return False
+    return not facts.has("status-update", comms.request_key(facts, label))
 
 
 def _minutes(delta: timedelta) -> int:
