@@ -13,6 +13,7 @@ import click
 # name -> "module:attribute". Keep sorted by name.
 COMMANDS: dict[str, str] = {
     "apply": "automation.commands.plan:apply",
+    "drill": "automation.commands.drill:drill",
     "handle-event": "automation.commands.handle_event:handle_event",
     "labels": "automation.commands.labels:labels",
     "plan": "automation.commands.plan:plan",

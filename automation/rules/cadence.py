@@ -88,9 +88,9 @@ def rule(facts: Facts) -> Iterable[Action]:
     # the clock; reminding in the same breath would be noise.
     if state is not None and not facts.has("initial-status-update", 1):
         state = None
-    # Likewise when this very run answers a status-update request (comms.py): the draft it
-    # posts is the update, so the clock restarts now instead of reminding beside it.
-    if state is not None and update_requested(facts):
+    # Likewise when this very run answers a status-update request (comms.py) or ends a pause
+    # (pause.py): the note it posts restarts the clock, so no reminder goes out beside it.
+    if state is not None and (update_requested(facts) or pause.resuming(facts)):
         state = None
     if state is None or state.slot == 0:
         if labelled:

@@ -45,6 +45,12 @@ def resumed_at(facts: Facts) -> Note | None:
     return None
 
 
+def resuming(facts: Facts) -> bool:
+    """The label was removed and this run posts the resume note (which restarts the clock)."""
+    latest = latest_pause_note(facts)
+    return not is_paused(facts) and latest is not None and latest.marker.kind == PAUSED
+
+
 def rule(facts: Facts) -> Iterable[Action]:
     if facts.snapshot.closed:
         return
