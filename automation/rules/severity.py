@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from ..actions import Action, RemoveLabels
 from ..config import SEVERITIES
 from ..facts import Facts
+from . import cadence
 
 KIND = "severity-change"
 _STATED = re.compile(r"\*\*Severity:\*\*\s*(SEV[123])\b")
@@ -67,4 +68,7 @@ def rule(facts: Facts) -> Iterable[Action]:
             "to_severity": after,
             "escalated": direction == "escalated",
         },
+        # The new cadence counts from the last update, as the overdue reminders do, so the
+        # time promised here is the time the reminder would fire.
+        **({"next_update_at": standing.due_at} if (standing := cadence.overdue(facts)) else {}),
     )

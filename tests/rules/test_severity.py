@@ -63,7 +63,8 @@ def test_the_change_names_the_new_cadence() -> None:
     (posted,) = run(severity.rule, incident(labels=labels(1)), at(30))
     assert "raised from SEV2 to SEV1" in posted.body
     assert "every 30 minutes" in posted.body
-    assert "2026-12-03 15:05 UTC" in posted.body  # 30 minutes after now
+    # The new cadence counts from the last update (14:05), as the overdue reminder does.
+    assert "2026-12-03 14:35 UTC" in posted.body
 
 
 def test_escalating_to_sev1_engages_the_smoc(config) -> None:
