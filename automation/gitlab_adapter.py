@@ -354,22 +354,25 @@ class Applier:
         wanted = [name for name in action.usernames if name not in snapshot.assignees]
         if not wanted:
             return
-        ids = [self.user_id(name) for name in wanted]
-        found = [(name, uid) for name, uid in zip(wanted, ids, strict=True) if uid is not None]
+        if not self.config.premium and snapshot.assignees:
+            # The free tier keeps one assignee: the first holder stays, the others are named in
+            # the bot's roles note instead.
+            self.done.append(f"kept @{snapshot.assignees[0]} (one assignee on the free tier)")
+            return
+        found: list[tuple[str, int]] = []
+        for name in wanted:
+            uid = self.user_id(name)
+            if uid is not None:
+                found.append((name, uid))
+                if not self.config.premium:
+                    break  # one assignee: no need to look the others up
         if not found:
             self.done.append(f"skipped assigning {', '.join(wanted)}: no such users")
             return
+        assignee_ids = [uid for _, uid in found]
         if self.config.premium:
             current = [self.user_id(name) for name in snapshot.assignees]
-            assignee_ids = [uid for uid in current if uid is not None] + [u for _, u in found]
-        elif snapshot.assignees:
-            # The free tier keeps one assignee: the first holder stays, the others are mentioned
-            # in the bot's notes instead.
-            self.done.append(f"kept @{snapshot.assignees[0]} (one assignee on the free tier)")
-            return
-        else:
-            assignee_ids = [found[0][1]]
-            found = found[:1]
+            assignee_ids = [uid for uid in current if uid is not None] + assignee_ids
         project.issues.update(iid, {"assignee_ids": assignee_ids})
         self.done.append(f"assigned {', '.join('@' + name for name, _ in found)}")
 

@@ -57,8 +57,8 @@ def plan(
         from ..gitlab_adapter import connect
         from ..reconcile import reconcile
 
-        gl = connect()
-        result = reconcile(gl, require_project(project), issue, config, dry_run=True, now=moment)
+        target = require_project(project)
+        result = reconcile(connect(), target, issue, config, dry_run=True, now=moment)
         result = result.plan
     else:
         raise UsageError("give --from-file FILE, or --project ID --issue IID")
@@ -77,5 +77,5 @@ def apply(project: str | None, issue: int, config_path: str | None) -> None:
     from ..reconcile import reconcile
 
     config = load_config(config_path)
-    gl = connect()
-    report(reconcile(gl, require_project(project), issue, config))
+    target = require_project(project)
+    report(reconcile(connect(), target, issue, config))

@@ -35,3 +35,6 @@ def rule(facts: Facts) -> Iterable[Action]:
     if holders:
         yield Assign(holders, reason="role holders from the front-matter")
     yield facts.note("initial-status-update", 1, reason="new incident")
+    # The free tier keeps one assignee: name and notify the other role holders in a note.
+    if not facts.config.premium and (len(holders) > 1 or roles.cross_functional):
+        yield facts.note("roles", 1, reason="role holders the free tier cannot assign")

@@ -41,6 +41,7 @@ CASES = [
             "AddLabels incident,incident::triage,severity::2,region::EMEA",
             "Assign alice,bob,carol",
             "PostNote initial-status-update:1",
+            "PostNote roles:1",
         ],
     ),
     ("the second run changes nothing", snapshot(PLAIN, labels=LABELLED, notes=INTAKE_DONE), []),
@@ -76,6 +77,7 @@ CASES = [
             "AddLabels incident,incident::triage,severity::2,region::EMEA",
             "Assign alice,bob,carol",
             "PostNote initial-status-update:1",
+            "PostNote roles:1",
             "AddLabels cmoc::engaged",
             "PostNote cmoc-activation:1",
             "AddLabels smoc::engaged",
@@ -125,7 +127,7 @@ CASES = [
         snapshot(
             PLAIN, labels=LABELLED, notes=(bot_note("initial-status-update", 1, author="mallory"),)
         ),
-        ["Assign alice,bob,carol", "PostNote initial-status-update:1"],
+        ["Assign alice,bob,carol", "PostNote initial-status-update:1", "PostNote roles:1"],
     ),
     (
         "a security incident is made confidential first and SIRT engaged",
@@ -136,6 +138,7 @@ CASES = [
             "AddLabels incident,incident::triage,severity::1,region::APAC",
             "Assign alice,bob,carol",
             "PostNote initial-status-update:1",
+            "PostNote roles:1",
             "AddLabels cmoc::engaged",
             "PostNote cmoc-activation:1",
             "AddLabels smoc::engaged",
@@ -158,6 +161,7 @@ CASES = [
             "AddLabels incident,incident::triage,severity::2,region::EMEA",
             "Assign alice,bob,carol",
             "PostNote initial-status-update:1",
+            "PostNote roles:1",
         ],
     ),
     (
@@ -193,12 +197,25 @@ def test_the_validation_comment_names_field_line_and_expectation(config) -> None
 
 def test_the_initial_update_is_internal_and_filled(config) -> None:
     plan = decide(snapshot(PLAIN), config, T0)
-    (note,) = plan.of_type(PostNote)
+    note, roles = plan.of_type(PostNote)
     assert note.internal
     assert "## Incident #42 - CI jobs stuck in pending" in note.body
     assert "**Severity:** SEV2" in note.body
     assert "2026-12-03 14:05 UTC" in note.body
     assert "None" not in note.body
+    # The free tier keeps one assignee: the other role holders are named, and so notified.
+    assert roles.internal and roles.kind == "roles"
+    assert all(f"@{name}" in roles.body for name in ("alice", "bob", "carol", "dave", "erin"))
+
+
+def test_on_premium_every_role_holder_is_assigned_and_no_roster_is_needed(config) -> None:
+    from dataclasses import replace
+
+    kinds = [
+        note.kind
+        for note in decide(snapshot(PLAIN), replace(config, tier="premium"), T0).of_type(PostNote)
+    ]
+    assert kinds == ["initial-status-update"]
 
 
 def test_decide_is_pure(config) -> None:

@@ -66,10 +66,9 @@ STEPS = [
             *READ,
             f"PUT {ISSUE} add_labels=incident,incident::triage,severity::3,region::EMEA",
             "GET /users",
-            "GET /users",
-            "GET /users",
             f"PUT {ISSUE} assignee_ids=[2]",
             f"POST {ISSUE}/notes initial-status-update:1",
+            f"POST {ISSUE}/notes roles:1",
         ],
     ),
     (

@@ -40,7 +40,7 @@ def steady(gl, fake, config, pacer):
 def test_a_lost_filing_webhook_is_repaired(steady) -> None:
     for iid in (1, 2, 3):
         assert "incident" in steady.issues[iid].labels
-        assert steady.markers(iid) == ["initial-status-update:1"]
+        assert steady.markers(iid) == ["initial-status-update:1", "roles:1"]
 
 
 def test_a_second_run_posts_nothing(gl, steady, config, pacer) -> None:
@@ -84,8 +84,9 @@ def test_a_scan_shares_one_pacer_that_keeps_under_the_notes_limit(gl, fake, conf
     file_incidents(fake, 5)
     shared = NotePacer(per_minute=2, clock=lambda: clock[0], sleep=sleep)
     run(gl, fake, config, pacer=shared)
-    # Two a minute: notes 1 and 2 at once, 3 and 4 a minute later, 5 a minute after that.
-    assert len(fake.bot_notes()) == 5 and slept == [60.0, 60.0]
+    # Two notes each (the initial update and the roles), two a minute: notes 1 and 2 at once,
+    # then a minute's wait before every further pair.
+    assert len(fake.bot_notes()) == 10 and slept == [60.0] * 4
 
 
 @pytest.mark.parametrize("count", [10, 100])
@@ -115,7 +116,8 @@ def test_a_long_incident_is_read_whole_only_when_its_window_might_mislead(
     report = run(gl, steady, config, minutes=45, pacer=pacer, notes_window=20)
     long_one = next(o for o in report.outcomes if o.iid == 1)
     assert long_one.full_read and long_one.status == "unchanged"
-    assert steady.markers(1) == ["initial-status-update:1"]  # the intake is not posted again
+    # The intake is not posted again.
+    assert steady.markers(1) == ["initial-status-update:1", "roles:1"]
     assert not any(o.full_read for o in report.outcomes if o.iid != 1)
 
 
