@@ -96,8 +96,16 @@ def from_mapping(data: Mapping[str, Any], source: str = "configuration") -> Conf
         jsonschema.Draft202012Validator(schema).iter_errors(data)
     )
     if error is not None:
-        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise UserError(f"{source}: `{where}` {error.message}")
+        where = ".".join(str(part) for part in error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            known = error.schema.get("properties", {})
+            unknown = sorted(str(key) for key in error.instance if key not in known) or ["?"]
+            prefix = f"{where}." if where else ""
+            raise UserError(
+                f"{source}: `{prefix}{unknown[0]}` is not a known setting; the settings here are "
+                + ", ".join(sorted(known))
+            )
+        raise UserError(f"{source}: `{where or '(top level)'}` {error.message}")
     labels = data["labels"]
     try:
         regions = {
@@ -144,6 +152,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise UserError(f"{path}:{line} not valid YAML") from None
     except OSError as error:
         raise UserError(f"{path}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text (the configuration is a YAML file)") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

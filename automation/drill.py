@@ -53,6 +53,8 @@ def find(name: str | None) -> Path:
     name = name or DEFAULT_SCENARIO
     path = Path(name)
     if path.suffix in (".yml", ".yaml") or path.is_file():
+        if path.is_dir():
+            raise ScenarioError(f"{name}: is a directory, not a scenario file")
         if not path.is_file():
             raise ScenarioError(f"{name}: no such scenario file")
         return path

@@ -96,6 +96,8 @@ def load(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioError(f"{source}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{source}: not a text file (a scenario is UTF-8 YAML)") from None
     return parse(text, source=source, name=path.stem)
 
 

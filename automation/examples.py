@@ -62,7 +62,10 @@ def load(
         except ValueError:
             raise UserError(f"{path}: `now` is not a time like 2026-12-03 15:00 UTC") from None
         moment = moment or datetime.now(UTC)
-        return snapshot_from_dict(data, config, moment, default_title=path.stem), moment
+        try:
+            return snapshot_from_dict(data, config, moment, default_title=path.stem), moment
+        except UserError as error:
+            raise UserError(f"{path}: {error}") from None
     moment = now or datetime.now(UTC)
     return snapshot_from_dict(
         {"description": text}, config, moment, default_title=path.stem
@@ -112,4 +115,8 @@ def snapshot_from_dict(
             label_events=events,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise UserError(f"snapshot file is not in the expected shape: {error}") from None
+        what = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        raise UserError(
+            f"snapshot file is not in the expected shape ({what}); the .yml files in examples/ "
+            "show it"
+        ) from None

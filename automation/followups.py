@@ -90,14 +90,27 @@ def parse(markdown: str) -> list[Action]:
 
 
 def parse_item(task: tasklists.Task) -> Action | None:
-    text = _unescape(task.text)
-    due, text = _take_due(text)
-    owner, text = _take_owner(text)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", _EMPTY_BRACKETS.sub(" ", text))
-    text = " ".join(text.split()).strip(" -–—,;:|")
+    text, owner, due = _split(_unescape(task.text))
     if not text:
         return None
     return Action(text[:MAX_TITLE], owner, due, tuple(_unescape(d) for d in task.details))
+
+
+def _split(text: str) -> tuple[str, str | None, date | None]:
+    """An item's text without its due date and owner, and those two."""
+    due, text = _take_due(text)
+    owner, text = _take_owner(text)
+    text = re.sub(r"\s+([.,;:!?])", r"\1", _EMPTY_BRACKETS.sub(" ", text))
+    return " ".join(text.split()).strip(" -–—,;:|"), owner, due
+
+
+def _read_back(item: Action) -> str:
+    """The normalised text of `item` once written as a task line, `action @owner due:DATE`, as
+    the bot's drafts list it, and read again: a mention or a date in the text may then be taken
+    for the owner or the due date."""
+    line = item.action + (f" @{item.owner}" if item.owner else "")
+    line += f" due:{item.due.isoformat()}" if item.due else ""
+    return normalise(_split(line)[0])
 
 
 def _unescape(text: str) -> str:
@@ -144,11 +157,16 @@ def from_front_matter(items: Iterable[FollowUp]) -> list[Action]:
 def merge(*groups: Iterable[Action]) -> list[Action]:
     """One action per normalised text, in first-seen order; a later mention fills a gap."""
     merged: dict[str, Action] = {}
+    # An action read back from a draft that listed it (the Post-Incident Support Summary) is
+    # the same action, though its text may have lost a trailing mention or date.
+    read_back: dict[str, str] = {}
     for group in groups:
         for item in group:
             key = item.normalised
+            key = key if key in merged else read_back.get(key, key)
             if key not in merged:
                 merged[key] = item
+                read_back.setdefault(_read_back(item), key)
                 continue
             first = merged[key]
             merged[key] = replace(

@@ -283,11 +283,13 @@ class Applier:
     # receiver may reconcile the same incident meanwhile.
     recheck_notes: bool = False
     _user_ids: dict[str, int | None] = field(default_factory=dict)
+    _incident_links: list[Any] | None = None
     done: list[str] = field(default_factory=list)
 
     def apply(self, plan: Plan, snapshot: IssueSnapshot) -> list[str]:
         """Apply every action in order; returns what was done. Raises on the first failure."""
         self.done = []
+        self._incident_links = None
         project = self.gl.projects.get(plan.project_id, lazy=True)
         issue = project.issues.get(plan.iid, lazy=True)
         labels = set(snapshot.labels)
@@ -414,21 +416,46 @@ class Applier:
                 return True
         return False
 
-    def find_created(self, action: CreateIssue) -> Any | None:
-        """The issue a previous run created for this action, if any (the oldest, if several)."""
-        project = self.gl.projects.get(action.project, lazy=True)
-        candidates = project.issues.list(
-            search=action.key, get_all=True, state="all", order_by="created_at", sort="asc"
-        )
+    def find_created(
+        self, action: CreateIssue, snapshot: IssueSnapshot | None = None
+    ) -> Any | None:
+        """The issue a previous run created for this action, if any (the oldest, if several).
+
+        The incident's linked issues are looked at first: every action item is linked to its
+        incident, and one request lists them with their descriptions. GitLab's issue search is
+        the fallback, for an item whose link was never made; how its full-text search treats a
+        key inside an HTML comment depends on the GitLab version, so it is not relied on alone.
+        """
         mine = []
-        for candidate in candidates:
-            body = candidate.attributes.get("description") or ""
-            author = (candidate.attributes.get("author") or {}).get("username")
-            found = markers.find(body)
-            if author == self.config.bot_username and found and found.ref == action.marker.ref:
-                mine.append(candidate)
-        # The oldest, whatever order the search returned.
+        if snapshot is not None and action.link_to_incident:
+            mine = [issue for issue in self._links(snapshot) if self._carries(issue, action)]
+        if not mine:
+            project = self.gl.projects.get(action.project, lazy=True)
+            candidates = project.issues.list(
+                search=action.key, get_all=True, state="all", order_by="created_at", sort="asc"
+            )
+            mine = [issue for issue in candidates if self._carries(issue, action)]
+        # The oldest, whatever order the answer came in.
         return min(mine, key=_creation_order, default=None)
+
+    def _carries(self, issue: Any, action: CreateIssue) -> bool:
+        """Whether the bot wrote this issue for this action (its marker, on its own issue)."""
+        author = (issue.attributes.get("author") or {}).get("username")
+        found = markers.find(issue.attributes.get("description") or "")
+        return (
+            author == self.config.bot_username
+            and found is not None
+            and (found.ref == action.marker.ref)
+        )
+
+    def _links(self, snapshot: IssueSnapshot) -> list[Any]:
+        """The incident's linked issues, read once per plan."""
+        if self._incident_links is None:
+            incident = self.gl.projects.get(snapshot.project_id, lazy=True).issues.get(
+                snapshot.iid, lazy=True
+            )
+            self._incident_links = list(incident.links.list(get_all=True))
+        return self._incident_links
 
     def _keep_oldest(self, action: CreateIssue, created: Any) -> Any:
         """Two runs at once can both miss the other's issue and create one each. After creating,
@@ -443,7 +470,7 @@ class Applier:
         return oldest
 
     def _create_issue(self, action: CreateIssue, snapshot: IssueSnapshot) -> None:
-        existing = self.find_created(action)
+        existing = self.find_created(action, snapshot)
         if existing is None:
             data: dict[str, Any] = {
                 "title": action.title,
@@ -472,13 +499,13 @@ class Applier:
             self._link(existing, snapshot)
 
     def _link(self, created: Any, snapshot: IssueSnapshot) -> None:
+        target = (created.attributes["project_id"], created.attributes["iid"])
+        for link in self._links(snapshot):
+            if (link.attributes.get("project_id"), link.attributes.get("iid")) == target:
+                return
         incident = self.gl.projects.get(snapshot.project_id, lazy=True).issues.get(
             snapshot.iid, lazy=True
         )
-        target = (created.attributes["project_id"], created.attributes["iid"])
-        for link in incident.links.list(get_all=True):
-            if (link.attributes.get("project_id"), link.attributes.get("iid")) == target:
-                return
         try:
             incident.links.create(
                 {
@@ -491,6 +518,7 @@ class Applier:
             # 409: the link exists already (a concurrent run made it).
             if error.response_code != 409:
                 raise
+        self._incident_links = None  # the list changed: read it again if asked
         self.done.append(f"linked #{target[1]} to the incident")
 
 

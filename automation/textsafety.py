@@ -73,7 +73,9 @@ _SLACK_MENTION = re.compile(r"@[^\s`]+")
 
 # Names GitLab or Slack treat as "everyone" however they are written.
 _BROADCAST = frozenset({"all", "here", "channel", "everyone"})
-_USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$")
+# GitLab's reference pattern ends a name on a letter, digit, `_` or `-`: it reads `@all.` as
+# `@all` and a full stop, so a name ending in `.` is not the name it seems.
+_USERNAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,253}[A-Za-z0-9_-])?$")
 _QUICK_ACTION = re.compile(r"^(\s*)/(?=[A-Za-z0-9_])", re.MULTILINE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -143,6 +145,22 @@ def code_span(value: object) -> Trusted:
     return Trusted(f"`{text}`" if text else "` `")
 
 
+def issue_title(value: object, limit: int = 255) -> str:
+    """`value` as the title of an issue the bot opens: one line, at most `limit` characters.
+
+    GitLab scans titles for mentions too, so every `@name` becomes a code span (backticks people
+    wrote become quotes, so that no span can be closed early); quick actions never run in titles.
+    """
+    text = clean(value, limit=limit).replace("`", "'")
+    room = limit
+    while True:
+        spans = _MENTION.sub(lambda match: f"`{match.group()}`", text)
+        if len(spans) <= limit:
+            return spans
+        room -= len(spans) - limit
+        text = clean(text, limit=max(room, 1))
+
+
 def placeholder(what: str) -> Trusted:
     """The visible gap a person fills: `_[to fill: what]_`."""
     return Trusted(f"_[to fill: {clean(what, limit=200)}]_")
@@ -197,6 +215,7 @@ __all__ = [
     "code_span",
     "disarm_quick_actions",
     "is_plausible_username",
+    "issue_title",
     "join",
     "markdown_inline",
     "placeholder",

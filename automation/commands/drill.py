@@ -42,6 +42,7 @@ def drill(
     from .. import drill as drilling
     from ..config import load_config
     from ..drill_render import render_text
+    from ..errors import UsageError
 
     if list_only:
         _list(drilling)
@@ -56,7 +57,12 @@ def drill(
     click.echo(f"{transcript.summary()} ({result.seconds:.1f} s)")
     for step, check in transcript.failures():
         click.echo(f"  not met: step {step.number} at {step.at:%H:%M}: {check.line()}")
-    files = drilling.write(result, Path(out_dir))
+    try:
+        files = drilling.write(result, Path(out_dir))
+    except OSError as error:
+        raise UsageError(
+            f"--out {out_dir}: cannot write the transcript ({error.strerror})"
+        ) from None
     click.echo("transcript: " + ", ".join(str(path) for path in files))
     sys.exit(0 if result.ok else 1)
 

@@ -16,14 +16,13 @@ from .common import config_option, report, user_errors
 @click.option(
     "--payload-file",
     envvar="TRIGGER_PAYLOAD",
-    required=True,
     type=click.Path(dir_okay=False),
     help="The webhook body (default: $TRIGGER_PAYLOAD, set by GitLab in a triggered pipeline).",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be done; change nothing.")
 @config_option
 @user_errors
-def handle_event(payload_file: str, dry_run: bool, config_path: str | None) -> None:
+def handle_event(payload_file: str | None, dry_run: bool, config_path: str | None) -> None:
     """Reconcile the incident a webhook body is about; ignore (exit 0) one that is not.
 
     Exit 1 when reconciling failed, 2 when the payload cannot be read or is not valid JSON.

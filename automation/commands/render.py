@@ -100,8 +100,9 @@ def _context(
         return base
     from ..errors import UserError
 
+    data = _read_data(data_path)
     try:
-        return context_from_data(_read_data(data_path), config=config, now=moment, base=base)
+        return context_from_data(data, config=config, now=moment, base=base)
     except UserError as error:
         raise UserError(f"{data_path}: {error}") from None
 
@@ -121,13 +122,13 @@ def _live(config: Any, project: str | None, issue: int, now: Any) -> dict[str, A
 def _read_data(path: str) -> Any:
     import yaml
 
-    from ..errors import UserError
+    from ..errors import UsageError, UserError
 
     try:
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle.read(2_000_000))
     except OSError as error:
-        raise UserError(f"{path}: cannot read ({error.strerror})") from None
+        raise UsageError(f"{path}: cannot read ({error.strerror})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark else ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .common import user_errors
+
 
 @click.group()
 def sandbox() -> None:
@@ -12,7 +14,13 @@ def sandbox() -> None:
 
 @sandbox.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=0, show_default=True, type=int, help="Port (0: any free port).")
+@click.option(
+    "--port",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free port).",
+)
 @click.option(
     "--db",
     default=":memory:",
@@ -34,6 +42,7 @@ def sandbox() -> None:
     default=None,
     help="Note creations allowed per user per minute (gitlab.com: 60). Default: no limit.",
 )
+@user_errors
 def serve(
     host: str,
     port: int,
@@ -44,19 +53,27 @@ def serve(
     note_rate: int | None,
 ) -> None:
     """Serve the sandbox until interrupted; prints its URL and every account's token."""
+    import sqlite3
     import threading
 
     from automation.sandbox import BOT_USERNAME, INCIDENTS_PROJECT, Sandbox
 
-    instance = Sandbox(
-        db=db,
-        tier=tier,
-        note_rate_per_minute=note_rate,
-        webhook_url=webhook_url,
-        webhook_secret=webhook_secret,
-        host=host,
-        port=port,
-    ).start()
+    from ..errors import UserError
+
+    try:
+        instance = Sandbox(
+            db=db,
+            tier=tier,
+            note_rate_per_minute=note_rate,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            host=host,
+            port=port,
+        ).start()
+    except sqlite3.Error as error:
+        raise UserError(f"--db {db}: cannot open the database ({error})") from None
+    except OSError as error:
+        raise UserError(f"cannot listen on {host}:{port} ({error.strerror})") from None
     tokens = instance.tokens()
     click.echo(f"GitLab sandbox at {instance.url} ({tier} tier)")
     click.echo(f"  project      {instance.url}/{INCIDENTS_PROJECT} (id 1)")

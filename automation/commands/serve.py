@@ -21,7 +21,13 @@ SECRET_VARIABLE = "INCIDENT_BOT_WEBHOOK_SECRET"
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @config_option
 @click.option(
     "--workers",

@@ -27,6 +27,7 @@ from typing import Any
 from .. import followups
 from ..actions import Action, CreateIssue
 from ..facts import Facts
+from ..textsafety import clean, issue_title
 
 KIND = "action-item"
 NOTE = "action-items"
@@ -44,7 +45,8 @@ def collect(facts: Facts) -> list[followups.Action]:
         mine = note.author == facts.config.bot_username
         if (note.marker is not None and note.marker.kind == SUMMARY) or not mine:
             groups.append(followups.parse(note.body))
-    return followups.merge(*groups)
+    # A blank action would make a blank title, which GitLab refuses on every run.
+    return [item for item in followups.merge(*groups) if clean(item.action)]
 
 
 def item_hash(facts: Facts, item: followups.Action) -> str:
@@ -81,7 +83,7 @@ def rule(facts: Facts) -> Iterable[Action]:
             kind=KIND,
             key=f"{facts.snapshot.project_id}-{facts.snapshot.iid}-{h}",
             project=project,
-            title=_title(facts, item, private),
+            title=issue_title(_title(facts, item, private), limit=followups.MAX_TITLE),
             description=_description(facts, item, private),
             labels=(facts.config.labels.action_item,),
             assignee=item.owner,
@@ -101,10 +103,17 @@ def rule(facts: Facts) -> Iterable[Action]:
 
 
 def _title(facts: Facts, item: followups.Action, private: bool) -> str:
-    title = item.action
-    if private and facts.snapshot.title.strip():
-        title = re.sub(re.escape(facts.snapshot.title.strip()), "the incident", title, flags=re.I)
+    title = _scrub(facts, item.action, private)
     return " ".join(title.split())[: followups.MAX_TITLE]
+
+
+def _scrub(facts: Facts, text: str, private: bool) -> str:
+    """`text` with the incident's title, however spaced or cased, said as "the incident"."""
+    words = facts.snapshot.title.split()
+    if not private or not words:
+        return text
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    return re.sub(pattern, "the incident", text, flags=re.I)
 
 
 def _listed(facts: Facts, item: followups.Action, private: bool) -> dict[str, Any]:
@@ -114,7 +123,7 @@ def _listed(facts: Facts, item: followups.Action, private: bool) -> dict[str, An
         "url": None,
         "owner": item.owner,
         "due": item.due,
-        "details": list(item.details),
+        "details": [_scrub(facts, detail, private) for detail in item.details],
         # What the action-item issue says about its incident: only the link when private.
         "incident_title": None if private else (facts.snapshot.title or None),
         "incident_url": facts.snapshot.web_url or None,

@@ -276,3 +276,27 @@ def test_with_recheck_a_note_a_concurrent_run_posted_is_not_posted_again(gl, con
     done = Applier(gl, config, recheck_notes=True).apply(Plan(7, 42, (NOTE,)), snapshot(""))
     assert check.call_count == 1 and post.call_count == 0
     assert "concurrent run" in done[0]
+
+
+@responses.activate
+def test_an_action_item_linked_to_the_incident_is_found_without_searching(gl, config) -> None:
+    """GitLab's search may not see a key inside an HTML comment; the incident's links do."""
+    body = markers.append("Details", ITEM.marker)
+    links = responses.get(
+        f"{ISSUE}/links",
+        json=[
+            {
+                "id": 900,
+                "iid": 50,
+                "project_id": 7,
+                "description": body,
+                "author": {"username": "incident-bot"},
+                "issue_link_id": 1,
+                "link_type": "relates_to",
+            }
+        ],
+    )
+    search = responses.get(f"{API}/projects/7/issues", json=[])
+    Applier(gl, config).apply(Plan(7, 42, (ITEM,)), snapshot(""))
+    assert links.call_count == 1 and search.call_count == 0
+    assert not [c for c in responses.calls if c.request.method == "POST"]

@@ -47,3 +47,19 @@ def test_a_bad_setting_is_one_clear_line(tmp_path: Path, text: str, words: str) 
 def test_a_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="not found"):
         load_config(tmp_path / "nope.yml")
+
+
+def test_an_unknown_setting_is_named_with_the_known_ones(tmp_path: Path) -> None:
+    path = tmp_path / "bot.yml"
+    path.write_text("bot_usrname: bot\n", encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert "`bot_usrname` is not a known setting" in message and "bot_username" in message
+
+
+def test_a_file_that_is_not_text_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bot.yml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    with pytest.raises(UserError, match="not UTF-8 text"):
+        load_config(path)

@@ -135,3 +135,29 @@ def test_the_installed_command_runs_from_any_directory(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "all met" in done.stdout
     assert (tmp_path / "drill-out" / "transcript.html").is_file()
+
+
+def test_a_scenario_that_is_not_text_is_one_line_exit_2(tmp_path):
+    scenario = tmp_path / "junk.yml"
+    scenario.write_bytes(b"\x00\xff\xfe binary")
+    result = CliRunner().invoke(main, ["drill", str(scenario)])
+    assert result.exit_code == 2
+    assert "not a text file" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_directory_given_as_scenario_says_so(tmp_path):
+    folder = tmp_path / "scenario.yml"
+    folder.mkdir()
+    result = CliRunner().invoke(main, ["drill", str(folder)])
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr
+
+
+def test_an_out_directory_that_cannot_be_made_is_one_line_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    out = blocker / "transcripts"
+    result = CliRunner().invoke(main, ["drill", "quick-sev3", "--quiet", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"--out {out}: cannot write the transcript" in result.stderr
+    assert result.stderr.count("\n") == 1

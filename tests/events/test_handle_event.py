@@ -138,3 +138,10 @@ def test_an_ignored_payload_imports_nothing_heavy(write_payload):
         "ignored: not an incident: no front-matter and no incident label",
         "[]",
     ]
+
+
+def test_without_a_payload_file_or_trigger_payload_one_line_names_both():
+    result = run(env={"TRIGGER_PAYLOAD": None})
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "--payload-file" in result.stderr and "TRIGGER_PAYLOAD" in result.stderr

@@ -65,3 +65,10 @@ def test_a_reconcile_that_did_not_finish_is_a_failure(fake_gitlab, config):
     fake_gitlab.ok = False
     with pytest.raises(ReconcileFailed, match="GitLab answered 500"):
         reconciler(config)(SimpleNamespace(project_id=7, iid=42))
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "99999"])
+def test_a_port_out_of_range_is_a_usage_error(port):
+    result = CliRunner().invoke(main, ["serve", "--port", port])
+    assert result.exit_code == 2
+    assert "--port" in result.output and "Traceback" not in result.output

@@ -107,3 +107,20 @@ def test_the_text_plan_shows_the_drafts() -> None:
     )
     assert "post internal note handoff:1" in result.output
     assert "| ## Incident #42 - CI jobs stuck in pending - HANDOFF" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("description: x\nlabels: 5\n", "not in the expected shape"),
+        ("description: x\nlabel_events: [{user: alice}]\n", "missing 'label'"),
+        ("description: x\nlabels: [\n", "not valid YAML"),
+    ],
+)
+def test_a_broken_snapshot_file_is_one_line_naming_the_file(tmp_path, text, words) -> None:
+    path = tmp_path / "broken.yml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", "--from-file", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {path}: ") and words in result.stderr
+    assert result.stderr.count("\n") == 1

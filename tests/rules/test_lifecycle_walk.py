@@ -39,13 +39,14 @@ def stub() -> Iterator[IncidentStub]:
 
 
 def action_item(title: str, iid: int) -> list[str]:
-    """Search for the marker, create, search again (a concurrent run's duplicate?), link."""
+    """Look for the marker among the incident's links, then by search; create; search again
+    (a concurrent run's duplicate?); link."""
     return [
+        f"GET {ISSUE}/links",
         "GET /projects/7/issues",
         "GET /users",
         f"POST /projects/7/issues {title!r}",
         "GET /projects/7/issues",
-        f"GET {ISSUE}/links",
         f"POST {ISSUE}/links link_type=relates_to target_issue_iid={iid} target_project_id=7",
     ]
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from automation.actions import CreateIssue, PostNote
-from automation.rules import postmortem
+from automation.rules import postmortem, resolution
 from tests.conftest import person_note
 from tests.rules.support import FILED, QUIET, at, incident, lines, note, run
 
@@ -142,3 +142,65 @@ def test_echoed_text_cannot_run_quick_actions() -> None:
     items = created(run(postmortem.rule, closed(hostile), at(300)))
     body = items[-1].description
     assert not any(line.lstrip().startswith("/") for line in body.splitlines())
+
+
+def test_action_item_titles_hold_no_live_mention_and_no_hidden_characters() -> None:
+    # GitLab scans an issue's title for mentions too (its single-line pipeline), so a follow-up
+    # that names `@all` or a group must not notify anyone from the action item's title.
+    hostile = FILED + "\n- [ ] Tell @all and @support/emea\u202e about it\u200b owner: @bob\n"
+    items = created(run(postmortem.rule, closed(hostile), at(300)))
+    title = items[-1].title
+    assert title == "Tell `@all` and `@support/emea` about it"
+    assert items[-1].assignee == "bob"
+
+
+def test_a_blank_front_matter_action_opens_no_issue_and_blocks_none() -> None:
+    # GitLab refuses a blank title (400), which would fail every run before the other items.
+    blank = FILED.replace(f"- action: {FRONT}", '- action: " "')
+    items = created(run(postmortem.rule, closed(blank), at(300)))
+    assert [item.title for item in items] == [DESCRIBED]
+
+
+def test_elsewhere_a_confidential_incident_leaves_no_detail_in_details_either(config) -> None:
+    elsewhere = replace(config, action_items_project="support/postmortems")
+    leaky = FILED.replace(
+        "- [ ] Write a macro",
+        "- [ ] Write the RCA for CI  jobs stuck\\_in pending @alice\n"
+        "  - timeline of CI jobs stuck\\_in pending\n"
+        "- [ ] Write a macro",
+    )
+    snap = replace(closed(leaky, confidential=True), title="CI jobs  stuck_in pending")
+    items = created(run(postmortem.rule, snap, at(300), elsewhere))
+    rca = next(item for item in items if item.title.startswith("Write the RCA"))
+    assert rca.title == "Write the RCA for the incident"
+    text = re.sub(r"[\W_]+", " ", rca.description).lower()
+    assert "stuck in pending" not in text
+    assert "timeline of the incident" in text
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "- action: Sync the runbook with @carol",
+        "- action: Update the runbook by 2026-12-10",
+        '- action: Update the runbook by 2026-12-10\n    owner: "@dave"\n    due: 2026-12-17',
+    ],
+)
+def test_the_summary_draft_read_back_is_the_same_action_not_a_second_one(front) -> None:
+    # The Post-Incident Support Summary lists the front-matter's follow-ups as tasks; read back at
+    # close, the line's trailing mention or date is taken as owner or due date. It is still the
+    # same follow-up: one issue, not two.
+    original = f'- action: {FRONT}\n    owner: "@dave"\n    due: 2026-12-17'
+    described = FILED.replace(original, front)
+    resolved = incident(
+        labels=("incident", "incident::resolved", "severity::2", "region::EMEA"),
+        description=described,
+    )
+    (summary,) = [
+        action
+        for action in run(resolution.rule, resolved, at(100))
+        if isinstance(action, PostNote) and action.kind == "post-incident-support-summary"
+    ]
+    drafted = note("post-incident-support-summary", 1, 100, body=summary.body)
+    items = created(run(postmortem.rule, closed(described, notes=[drafted]), at(300)))
+    assert len(items) == 2, [item.title for item in items]

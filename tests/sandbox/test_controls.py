@@ -155,3 +155,21 @@ def test_parallel_clients_get_distinct_iids(sandbox: Sandbox) -> None:
     with ThreadPoolExecutor(max_workers=len(PEOPLE)) as pool:
         iids = [iid for batch in pool.map(file_issues, PEOPLE) for iid in batch]
     assert sorted(iids) == list(range(1, 8 * len(PEOPLE) + 1))
+
+
+def test_serve_on_a_busy_port_or_a_bad_db_is_one_line() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["sandbox", "serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port} (")
+    assert result.stderr.count("\n") == 1
+    result = CliRunner().invoke(main, ["sandbox", "serve", "--db", "/nonexistent/dir/x.db"])
+    assert result.exit_code == 1
+    assert "--db /nonexistent/dir/x.db: cannot open the database" in result.stderr
+    result = CliRunner().invoke(main, ["sandbox", "serve", "--port", "70000"])
+    assert result.exit_code == 2

@@ -118,3 +118,17 @@ def test_a_live_incident(monkeypatch: pytest.MonkeyPatch) -> None:
         "## Incident #42 - CI jobs stuck in pending\n**Status:** In Progress\n**Severity:** SEV1\n"
     )
     assert "Next status update expected by 2026-12-03 15:30 UTC" in out
+
+
+def test_a_data_file_error_names_the_file_once(tmp_path: Path) -> None:
+    data = tmp_path / "data.yaml"
+    data.write_text("details: [\n", encoding="utf-8")
+    _, _, err = run("regular-status-update", "--data", str(data))
+    assert err.count(str(data)) == 1
+
+
+def test_a_missing_data_file_is_a_usage_error(tmp_path: Path) -> None:
+    data = tmp_path / "missing.yaml"
+    code, _, err = run("regular-status-update", "--data", str(data))
+    assert code == 2
+    assert err == f"error: {data}: cannot read (No such file or directory)\n"

@@ -88,6 +88,11 @@ def test_trust_does_not_survive_concatenation() -> None:
         ("all", False),
         ("ALL", False),
         ("here", False),
+        # GitLab's reference pattern ends a name on a letter, digit, `_` or `-`, so it reads
+        # `@all.` as `@all` followed by a full stop: everyone would be pinged.
+        ("all.", False),
+        ("ALL..", False),
+        ("alice.", False),
         ("group/sub", False),
         ("a b", False),
         ("", False),
@@ -100,3 +105,12 @@ def test_plausible_usernames(name: str, plausible: bool) -> None:
 def test_quick_action_lines_are_disarmed_outside_fences() -> None:
     text = "ok\n/close\n  /label ~x\n```\n/kept\n```"
     assert disarm_quick_actions(text) == "ok\n\\/close\n  \\/label ~x\n```\n/kept\n```"
+
+
+def test_issue_titles_keep_mentions_in_code_spans_within_the_limit() -> None:
+    from automation.textsafety import issue_title
+
+    title = issue_title("x" * 240 + " ping @all and `@bob`", limit=255)
+    assert len(title) <= 255
+    assert "@all" not in title.replace("`@all`", "")
+    assert issue_title("`a @all`") == "'a `@all`'"
