@@ -35,7 +35,7 @@ from .actions import (
 )
 from .config import Config
 from .errors import UserError
-from .snapshot import IssueSnapshot, LabelEvent, trusted_note
+from .snapshot import IssueSnapshot, LabelEvent, same_user, trusted_note
 from .timefmt import parse_time
 
 log = logging.getLogger("incident_bot.gitlab")
@@ -98,8 +98,8 @@ class translate_errors:
             if self.iid is not None:
                 what += f" issue {self.iid}"
             raise UserError(
-                f"GitLab has no {what} (404), or the token cannot see it: check --project and "
-                "--issue"
+                f"GitLab has no {what} (404), or the token cannot see it: check the project "
+                "and issue given, and the token's access"
             ) from None
         if isinstance(error, requests.exceptions.RequestException):
             where = self.url or "GitLab"
@@ -412,7 +412,7 @@ class Applier:
         for note in recent:
             author = (note.attributes.get("author") or {}).get("username")
             found = markers.find(note.attributes.get("body") or "")
-            if author == self.config.bot_username and found and found.ref == marker.ref:
+            if same_user(author, self.config.bot_username) and found and found.ref == marker.ref:
                 return True
         return False
 
@@ -443,7 +443,7 @@ class Applier:
         author = (issue.attributes.get("author") or {}).get("username")
         found = markers.find(issue.attributes.get("description") or "")
         return (
-            author == self.config.bot_username
+            same_user(author, self.config.bot_username)
             and found is not None
             and (found.ref == action.marker.ref)
         )

@@ -73,6 +73,11 @@ class IssueSnapshot:
         return adds[-1] if adds else None
 
 
+def same_user(one: str | None, other: str | None) -> bool:
+    """GitLab usernames are case-insensitive: `Incident-Bot` and `incident-bot` are one account."""
+    return bool(one) and bool(other) and one.casefold() == other.casefold()
+
+
 def trusted_note(
     *,
     id: int,
@@ -84,8 +89,8 @@ def trusted_note(
     internal: bool = False,
 ) -> Note:
     """A Note whose marker is read only when the bot's own account wrote it."""
-    marker = markers.find(body) if author == bot_username and not system else None
+    marker = markers.find(body) if same_user(author, bot_username) and not system else None
     return Note(id, author, body, created_at, system, internal, marker)
 
 
-__all__ = ["IssueSnapshot", "LabelEvent", "Note", "trusted_note"]
+__all__ = ["IssueSnapshot", "LabelEvent", "Note", "same_user", "trusted_note"]

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from ..actions import Action, AddLabels, Assign
 from ..facts import Facts
 from ..incident import TRIGGER_WORDING
+from ..snapshot import same_user
 
 TEMPLATES = {"cmoc": "cmoc-activation", "smoc": "support-resource-allocation"}
 
@@ -46,7 +47,7 @@ def triggers(facts: Facts, role: str) -> list[str]:
 
 def requested_by(facts: Facts, label: str) -> str | None:
     event = facts.snapshot.latest_label_add(label)
-    if event and event.user and event.user != facts.config.bot_username:
+    if event and event.user and not same_user(event.user, facts.config.bot_username):
         return event.user
     return None
 

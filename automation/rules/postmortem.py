@@ -27,6 +27,7 @@ from typing import Any
 from .. import followups
 from ..actions import Action, CreateIssue
 from ..facts import Facts
+from ..snapshot import same_user
 from ..textsafety import clean, issue_title
 
 KIND = "action-item"
@@ -42,7 +43,7 @@ def collect(facts: Facts) -> list[followups.Action]:
     for note in facts.snapshot.notes:
         if note.system:
             continue
-        mine = note.author == facts.config.bot_username
+        mine = same_user(note.author, facts.config.bot_username)
         if (note.marker is not None and note.marker.kind == SUMMARY) or not mine:
             groups.append(followups.parse(note.body))
     # A blank action would make a blank title, which GitLab refuses on every run.

@@ -300,3 +300,20 @@ def test_an_action_item_linked_to_the_incident_is_found_without_searching(gl, co
     Applier(gl, config).apply(Plan(7, 42, (ITEM,)), snapshot(""))
     assert links.call_count == 1 and search.call_count == 0
     assert not [c for c in responses.calls if c.request.method == "POST"]
+
+
+def test_the_bots_markers_count_whatever_the_case_of_its_username() -> None:
+    """GitLab usernames are case-insensitive: `Incident-Bot` in the config is the same account."""
+    from datetime import UTC, datetime
+
+    from automation.snapshot import trusted_note
+
+    moment = datetime(2026, 12, 3, tzinfo=UTC)
+    body = markers.append("x", NOTE.marker)
+    mine = trusted_note(
+        id=1, author="incident-bot", body=body, created_at=moment, bot_username="Incident-Bot"
+    )
+    theirs = trusted_note(
+        id=2, author="incident-bot2", body=body, created_at=moment, bot_username="Incident-Bot"
+    )
+    assert mine.marker == NOTE.marker and theirs.marker is None
