@@ -40,9 +40,12 @@ class Assign:
 
     usernames: tuple[str, ...]
     reason: str = ""
+    # Replace the assignees instead of adding to them: a new CMOC on the free tier.
+    replace: bool = False
 
     def describe(self) -> str:
-        return f"assign {', '.join('@' + name for name in self.usernames)}"
+        verb = "assign instead" if self.replace else "assign"
+        return f"{verb} {', '.join('@' + name for name in self.usernames)}"
 
 
 @dataclass(frozen=True)

@@ -356,7 +356,7 @@ class Applier:
         wanted = [name for name in action.usernames if name not in snapshot.assignees]
         if not wanted:
             return
-        if not self.config.premium and snapshot.assignees:
+        if not self.config.premium and snapshot.assignees and not action.replace:
             # The free tier keeps one assignee: the first holder stays, the others are named in
             # the bot's roles note instead.
             self.done.append(f"kept @{snapshot.assignees[0]} (one assignee on the free tier)")

@@ -12,6 +12,7 @@ from . import (
     pause,
     postmortem,
     resolution,
+    roles,
     security,
     severity,
     validation,
@@ -24,6 +25,7 @@ from . import (
 RULES = (
     security.rule,
     intake.rule,
+    roles.rule,
     lifecycle.rule,
     severity.rule,
     handoff.rule,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from ..actions import Action, AddLabels, Assign
 from ..facts import Facts
+from .roles import holders as role_holders
 
 KIND = "initial-status-update"
 
@@ -34,7 +35,11 @@ def rule(facts: Facts) -> Iterable[Action]:
     holders = tuple(dict.fromkeys(name for name in (roles.cmoc, roles.smoc, roles.imoc) if name))
     if holders:
         yield Assign(holders, reason="role holders from the front-matter")
-    yield facts.note("initial-status-update", 1, reason="new incident")
+    # The markers record who held each role, so that a later change is noticed (roles.py).
+    recorded = role_holders(roles)
+    yield facts.note("initial-status-update", 1, reason="new incident", attrs=recorded)
     # The free tier keeps one assignee: name and notify the other role holders in a note.
     if not facts.config.premium and (len(holders) > 1 or roles.cross_functional):
-        yield facts.note("roles", 1, reason="role holders the free tier cannot assign")
+        yield facts.note(
+            "roles", 1, reason="role holders the free tier cannot assign", attrs=recorded
+        )

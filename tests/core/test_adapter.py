@@ -317,3 +317,14 @@ def test_the_bots_markers_count_whatever_the_case_of_its_username() -> None:
         id=2, author="incident-bot2", body=body, created_at=moment, bot_username="Incident-Bot"
     )
     assert mine.marker == NOTE.marker and theirs.marker is None
+
+
+@responses.activate
+def test_a_new_cmoc_replaces_the_one_assignee_on_the_free_tier(gl, config) -> None:
+    responses.get(f"{API}/users", json=[{"id": 14, "username": "dave"}])
+    put = responses.put(
+        ISSUE, json={"iid": 42}, match=[matchers.json_params_matcher({"assignee_ids": [14]})]
+    )
+    plan = Plan(7, 42, (Assign(("dave",), replace=True),))
+    Applier(gl, config).apply(plan, snapshot("", assignees=("alice",)))
+    assert put.call_count == 1

@@ -18,7 +18,7 @@ def test_the_default_drill_prints_the_thread_and_writes_the_transcript(tmp_path,
     result = CliRunner().invoke(main, ["drill"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert 'drill "Full incident": 21 steps' in out and "all met" in out
+    assert 'drill "Full incident": 22 steps' in out and "all met" in out
     # Who did what, when: the filing, label changes, the bot's notes, people's comments, items.
     for seen in (
         "14:05  Detection",
