@@ -87,7 +87,9 @@ def test_the_answer_does_not_wait_for_the_work(start_receiver):
     try:
         started = time.perf_counter()
         assert post(server, "issue_open").status_code == 202
-        assert time.perf_counter() - started < 1.0  # the handle is still blocked
+        # The handle stays blocked until the gate opens below, so an answer that waited for the
+        # work would not come at all: a generous bound still shows it does not wait.
+        assert time.perf_counter() - started < 5
     finally:
         gate.set()
 

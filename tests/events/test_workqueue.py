@@ -89,9 +89,11 @@ def test_a_full_queue_refuses_without_blocking():
     assert queue.submit(("a", 0))
     wait_until(lambda: queue.busy == 1)
     assert queue.submit(("b", 1)) and queue.submit(("c", 2))
+    # The worker is held until the gate opens, below: a submit that waited for room would never
+    # return, so a generous bound still shows that it does not wait.
     started = time.perf_counter()
     assert not queue.submit(("d", 3))
-    assert time.perf_counter() - started < 0.05
+    assert time.perf_counter() - started < 5
     assert queue.depth == 2
     gate.set()
     assert queue.close(timeout=5) == 0
