@@ -20,9 +20,18 @@ from .common import config_option, report, user_errors
     help="The webhook body (default: $TRIGGER_PAYLOAD, set by GitLab in a triggered pipeline).",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be done; change nothing.")
+@click.option(
+    "--child-pipeline",
+    "child_pipeline",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Do not reconcile: write the child pipeline that handles this event in its incident's "
+    "own resource group (see .gitlab-ci.yml), and copy the payload to payload.json beside it.",
+)
 @config_option
 @user_errors
-def handle_event(payload_file: str | None, dry_run: bool, config_path: str | None) -> None:
+def handle_event(
+    payload_file: str | None, dry_run: bool, child_pipeline: str | None, config_path: str | None
+) -> None:
     """Reconcile the incident a webhook body is about; ignore (exit 0) one that is not.
 
     Exit 1 when reconciling failed, 2 when the payload cannot be read or is not valid JSON.
@@ -50,6 +59,9 @@ def handle_event(payload_file: str | None, dry_run: bool, config_path: str | Non
         )
     except events.MalformedPayload as error:
         raise UsageError(f"{payload_file}: {error}") from None
+    if child_pipeline:
+        _write_child(child_pipeline, body, outcome, dry_run)
+        return
     if isinstance(outcome, events.Ignored):
         click.echo(f"ignored: {outcome.reason}")
         return
@@ -63,3 +75,25 @@ def handle_event(payload_file: str | None, dry_run: bool, config_path: str | Non
         f"project {event.project_id} issue #{event.iid}"
     )
     report(reconcile(connect(), event.project_id, event.iid, config, dry_run=dry_run))
+
+
+def _write_child(path: str, body: bytes, outcome: object, dry_run: bool) -> None:
+    from pathlib import Path
+
+    from .. import ci_child, events
+    from ..errors import UsageError
+
+    target = Path(path)
+    if isinstance(outcome, events.Ignored):
+        text = ci_child.ignored(outcome.reason)
+        said = f"ignored: {outcome.reason}"
+    else:
+        text = ci_child.for_event(outcome.project_id, outcome.iid, dry_run=dry_run)
+        group = ci_child.resource_group(outcome.project_id, outcome.iid)
+        said = f"project {outcome.project_id} issue #{outcome.iid}: resource group {group}"
+    try:
+        target.write_text(text, encoding="utf-8")
+        (target.parent / "payload.json").write_bytes(body)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write the child pipeline ({error.strerror})") from None
+    click.echo(said)

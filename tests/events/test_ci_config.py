@@ -43,11 +43,70 @@ def test_the_tests_run_the_readme_command_and_the_linters():
     assert CI["test"]["rules"][0]["when"] == "never"  # not on every webhook delivery
 
 
-def test_a_triggered_pipeline_handles_its_payload_one_job_at_a_time():
-    job = CI["incident:event"]
-    assert any('$CI_PIPELINE_SOURCE == "trigger"' in rule for rule in rule_ifs("incident:event"))
-    assert job["script"] == ['incident-bot handle-event --payload-file "$TRIGGER_PAYLOAD"']
-    assert job["resource_group"] == CI["incident:scan"]["resource_group"]
+def test_a_triggered_pipeline_routes_its_payload_to_a_child_pipeline():
+    route, event = CI["incident:route"], CI["incident:event"]
+    for job in ("incident:route", "incident:event"):
+        assert rule_ifs(job) == ['$CI_PIPELINE_SOURCE == "trigger"']
+    assert route["script"] == [
+        'incident-bot handle-event --payload-file "$TRIGGER_PAYLOAD" '
+        "--child-pipeline child-pipeline.yml"
+    ]
+    assert set(route["artifacts"]["paths"]) == {"child-pipeline.yml", "payload.json"}
+    assert event["trigger"]["include"] == [
+        {"artifact": "child-pipeline.yml", "job": "incident:route"}
+    ]
+    assert event["variables"]["PARENT_PIPELINE_ID"] == "$CI_PIPELINE_ID"
+
+
+def _child(tmp_path: Path, fixture: str) -> tuple[subprocess.CompletedProcess, Path]:
+    target = tmp_path / "child-pipeline.yml"
+    payload = ROOT / "tests" / "fixtures" / "webhooks" / f"{fixture}.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from automation.cli import main; main()",
+            "handle-event",
+            "--payload-file",
+            str(payload),
+            "--child-pipeline",
+            str(target),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return done, target
+
+
+def test_each_incident_gets_a_child_pipeline_in_its_own_resource_group(tmp_path):
+    done, target = _child(tmp_path, "issue_open")
+    assert done.returncode == 0, done.stderr
+    child = yaml.safe_load(target.read_text(encoding="utf-8"))
+    (job,) = child.values()
+    payload = yaml.safe_load((ROOT / "tests/fixtures/webhooks/issue_open.json").read_text())
+    project, iid = payload["project"]["id"], payload["object_attributes"]["iid"]
+    assert job["resource_group"] == f"incident-{project}-{iid}"
+    assert job["script"][-1] == 'incident-bot handle-event --payload-file "$PAYLOAD_FILE"'
+    assert job["needs"] == [{"pipeline": "$PARENT_PIPELINE_ID", "job": "incident:route"}]
+    assert (tmp_path / "payload.json").read_bytes() == (
+        ROOT / "tests/fixtures/webhooks/issue_open.json"
+    ).read_bytes()
+    if check_jsonschema():
+        checked = subprocess.run(
+            [check_jsonschema(), "--builtin-schema", "vendor.gitlab-ci", str(target)],
+            capture_output=True,
+            text=True,
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_event_not_about_an_incident_gets_a_child_pipeline_that_says_so(tmp_path):
+    done, target = _child(tmp_path, "issue_not_incident")
+    assert done.returncode == 0 and done.stdout.startswith("ignored:")
+    child = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert list(child) == ["incident:ignored"]
+    assert "resource_group" not in child["incident:ignored"]
 
 
 def test_the_schedule_scans_and_a_person_can_dry_run_it():
