@@ -218,15 +218,15 @@ def context_for(
     if incident is not None:
         known.update(_from_incident(incident))
     labels = config.labels
-    severity = _labelled(snapshot, labels.severity) or known["severity"]
-    state = _labelled(snapshot, labels.state)
+    severity = snapshot.labelled(labels.severity) or known["severity"]
+    state = snapshot.labelled(labels.state)
     resolved = state == "resolved" or snapshot.closed
     known.update(
         number=snapshot.iid,
         title=snapshot.title or None,
         url=snapshot.web_url or None,
         severity=severity,
-        region=_labelled(snapshot, labels.region) or known["region"],
+        region=snapshot.labelled(labels.region) or known["region"],
         state=state,
         status="Resolved" if resolved else "In Progress",
         security=bool(
@@ -311,19 +311,6 @@ def merge(current: Any, value: Any) -> Any:
             merged[key] = merge(current.get(key), item)
         return merged
     return value
-
-
-def _labelled(snapshot: IssueSnapshot, mapping: Mapping[str, str]) -> str | None:
-    """The value whose label the issue has; with two (free tier), the one added last."""
-    present = [value for value, label in mapping.items() if snapshot.has_label(label)]
-    if len(present) <= 1:
-        return present[0] if present else None
-    added = {
-        value: event.created_at
-        for value in present
-        if (event := snapshot.latest_label_add(mapping[value])) is not None
-    }
-    return max(added, key=added.__getitem__) if added else present[0]
 
 
 def _resolved_at(snapshot: IssueSnapshot, config: Config, now: datetime) -> datetime:

@@ -42,34 +42,20 @@ class Facts:
     def is_incident(self) -> bool:
         return self.front.present or self.config.labels.incident in self.labels
 
-    def _from_labels(self, mapping: Any) -> str | None:
-        """The value whose label is on the issue; with several (free tier), the newest added."""
-        present = [value for value, label in mapping.items() if label in self.labels]
-        if len(present) <= 1:
-            return present[0] if present else None
-        added = {
-            value: event.created_at
-            for value in present
-            if (event := self.snapshot.latest_label_add(mapping[value])) is not None
-        }
-        if added:
-            return max(added, key=added.__getitem__)
-        return present[0]
-
     @cached_property
     def severity(self) -> str | None:
-        labelled = self._from_labels(self.config.labels.severity)
+        labelled = self.snapshot.labelled(self.config.labels.severity)
         return labelled or (self.incident.severity if self.incident else None)
 
     @cached_property
     def region(self) -> str | None:
-        labelled = self._from_labels(self.config.labels.region)
+        labelled = self.snapshot.labelled(self.config.labels.region)
         return labelled or (self.incident.region if self.incident else None)
 
     @cached_property
     def state(self) -> str | None:
         """The lifecycle state from the labels, or None before the bot's first label."""
-        return self._from_labels(self.config.labels.state)
+        return self.snapshot.labelled(self.config.labels.state)
 
     @cached_property
     def security(self) -> bool:

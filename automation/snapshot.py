@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,6 +72,19 @@ class IssueSnapshot:
     def latest_label_add(self, label: str) -> LabelEvent | None:
         adds = [e for e in self.label_events if e.label == label and e.action == "add"]
         return adds[-1] if adds else None
+
+    def labelled(self, mapping: Mapping[str, str]) -> str | None:
+        """The value whose label the issue has (`mapping`: value -> label name); with several,
+        as the free tier allows, the one whose label was added last."""
+        present = [value for value, label in mapping.items() if label in self.labels]
+        if len(present) <= 1:
+            return present[0] if present else None
+        added = {
+            value: event.created_at
+            for value in present
+            if (event := self.latest_label_add(mapping[value])) is not None
+        }
+        return max(added, key=added.__getitem__) if added else present[0]
 
 
 def same_user(one: str | None, other: str | None) -> bool:
